@@ -1,9 +1,4 @@
-"""Figuras del libro.
-
-Cada función crea una :class:`matplotlib.figure.Figure` sin pasar por
-``pyplot``: no elige backend, no llama a ``plt.show()`` y no deja figuras
-abiertas en el estado global. El capítulo decide cómo mostrarla.
-"""
+"""Estilo común y figuras básicas: series, ventanas, pérdidas, predicciones."""
 
 import numpy as np
 from matplotlib.figure import Figure

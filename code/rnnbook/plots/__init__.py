@@ -1,0 +1,31 @@
+"""Figuras del libro.
+
+Cada función crea una :class:`matplotlib.figure.Figure` sin pasar por
+``pyplot``: no elige backend, no llama a ``plt.show()`` y no deja figuras
+abiertas en el estado global. El capítulo decide cómo mostrarla.
+
+Las funciones están repartidas por tema en submódulos y se importan todas
+desde aquí: ``from rnnbook.plots import plot_loss``.
+"""
+
+from rnnbook.plots.core import (
+    ARCHITECTURE_COLORS,
+    color_for,
+    new_figure,
+    plot_bars,
+    plot_loss,
+    plot_predictions,
+    plot_series,
+    plot_windows,
+)
+
+__all__ = [
+    "ARCHITECTURE_COLORS",
+    "color_for",
+    "new_figure",
+    "plot_bars",
+    "plot_loss",
+    "plot_predictions",
+    "plot_series",
+    "plot_windows",
+]
