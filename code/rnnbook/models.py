@@ -1,8 +1,7 @@
 """Constructores de modelos recurrentes: SimpleRNN, LSTM y GRU."""
 
-from rnnbook._tensorflow import keras
-
 from rnnbook._checks import check_architecture, check_int
+from rnnbook._tensorflow import keras
 
 LAYER_CLASSES = {
     "rnn": keras.layers.SimpleRNN,
