@@ -18,6 +18,7 @@ from rnnbook.plots.core import (
     plot_series,
     plot_windows,
 )
+from rnnbook.plots.errors import plot_window_errors
 
 __all__ = [
     "ARCHITECTURE_COLORS",
@@ -27,5 +28,6 @@ __all__ = [
     "plot_loss",
     "plot_predictions",
     "plot_series",
+    "plot_window_errors",
     "plot_windows",
 ]
