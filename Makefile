@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+LINT_PATHS := code tests _ext
 
 .PHONY: book test lint serve clean
 
@@ -14,15 +15,21 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# La extensión _ext/execution_dependencies.py vacía la caché de ejecución
+# cuando cambia code/rnnbook, así que no hace falta `make clean` tras tocar
+# el paquete.
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# Todas las pruebas: las del paquete, las de la caché, las del HTML (marca
+# book: construyen el libro en una carpeta temporal) y las del navegador
+# (marca browser: necesitan /usr/bin/chromium o RNNBOOK_CHROMIUM).
 test: $(STAMP)
-	$(BIN)/ruff check code tests
+	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check code tests
+	$(BIN)/ruff check $(LINT_PATHS)
 
 serve:
 	@test -d _build/html || { echo "Falta _build/html: ejecuta antes 'make book'."; exit 1; }
@@ -30,3 +37,4 @@ serve:
 
 clean:
 	rm -rf _build
+	rm -f locales/*/LC_MESSAGES/*.mo
