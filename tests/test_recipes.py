@@ -204,6 +204,12 @@ def test_saturation_without_recurrent_layer():
         saturation_diagnostics(model, np.zeros((1, 2, 1)))
 
 
+def test_saturation_relu_layer():
+    model = build_model("rnn", units=2, n_steps=2, activation="relu")
+    with pytest.raises(ValueError, match="activation='relu'"):
+        saturation_diagnostics(model, np.zeros((1, 2, 1)))
+
+
 def test_saturation_wrong_feature_count():
     with pytest.raises(ValueError, match="2 variable"):
         saturation_diagnostics(rnn_with_weights(), np.zeros((1, 2, 2)))

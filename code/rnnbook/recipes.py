@@ -289,6 +289,15 @@ def _recurrent_layers(model):
             "hace falta al menos una capa recurrente y una cabeza Dense "
             "al final."
         )
+    for layer in layers:
+        activation = getattr(layer.activation, "__name__", layer.activation)
+        if activation != "tanh":
+            # Con otra activación, el estado oculto ya no está acotado en
+            # [-1, 1] y la cota de salida dejaría de valer.
+            raise ValueError(
+                f"La capa {layer.name!r} usa activation={activation!r}; el "
+                "diagnóstico de saturación solo vale para capas con tanh."
+            )
     return layers, head
 
 
@@ -305,6 +314,15 @@ def saturation_diagnostics(model, X):
     Returns
     -------
     SaturationDiagnostics
+
+    Raises
+    ------
+    TypeError
+        Si ``model`` no es un ``keras.Model``.
+    ValueError
+        Si al modelo le falta la capa recurrente o la cabeza ``Dense``, si
+        alguna capa recurrente no usa tanh o si ``X`` no tiene tantas
+        variables por paso como espera el modelo.
     """
     layers, head = _recurrent_layers(model)
     X = check_array(X, "X", ndim=3).astype(np.float32)
