@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from rnnbook.plots import ARCHITECTURE_COLORS, plot_window_errors
+from rnnbook.plots import ARCHITECTURE_COLORS, plot_loss, plot_window_errors
+from rnnbook.plots.errors import RECIPE_COLORS
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +74,12 @@ def test_window_errors_colors_not_dict():
 def test_window_errors_nan_truth():
     with pytest.raises(ValueError, match="NaN o infinitos"):
         plot_window_errors([0.0, np.nan], {"a": [1.0, 2.0]})
+
+
+def test_recipe_colors_match_loss_plot():
+    fig = plot_loss({"sin escalar": {"loss": [2.0, 1.0]},
+                     "con escalado": {"loss": [1.0, 0.5]}})
+    raw_line, scaled_line = fig.axes[0].lines
+    assert raw_line.get_color() == RECIPE_COLORS["sin escalar"]
+    assert scaled_line.get_color() == RECIPE_COLORS["con escalado"]
+    assert RECIPE_COLORS["sin escalar"] != RECIPE_COLORS["con escalado"]

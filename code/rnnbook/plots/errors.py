@@ -5,6 +5,17 @@ import numpy as np
 from rnnbook._checks import check_array
 from rnnbook.plots.core import _check_series_dict, color_for, new_figure
 
+RECIPE_COLORS = {
+    "sin escalar": color_for("sin escalar", 0),
+    "con escalado": color_for("con escalado", 1),
+}
+"""Color de cada receta en los capítulos de SimpleRNN, LSTM y GRU.
+
+Son los dos primeros colores de la paleta, los mismos que reciben las dos
+recetas en ese orden en las figuras que no aceptan colores, como
+:func:`rnnbook.plots.core.plot_loss`.
+"""
+
 
 def plot_window_errors(y_true, predictions, colors=None, log_scale=True):
     """Dibuja el error absoluto de cada ventana, una línea por modelo.
