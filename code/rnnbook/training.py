@@ -1,10 +1,14 @@
 """Entrenamiento con semilla, medición de tiempo y evaluación.
 
 La semilla se fija en un único sitio, :func:`set_seed`, que llaman todas las
-funciones que entrenan. Todo se ejecuta con ``verbose=0``: ni barras de
+funciones que entrenan. :func:`train_model` ejecuta todas las épocas dentro
+de un único grafo de TensorFlow. Con modelos y datos tan pequeños como los
+del libro, el coste fijo de cada llamada desde Python pesa más que la
+aritmética, y el apéndice de rendimiento lo mide. Nada escribe barras de
 progreso ni registros por época.
 """
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -42,7 +46,8 @@ class TrainingResult:
         Pérdida por época: ``{"loss": [...], "val_loss": [...]}``; la clave
         ``val_loss`` solo existe si hubo validación.
     seconds : float
-        Tiempo de pared de ``fit``, en segundos.
+        Tiempo de pared del entrenamiento, incluido el trazado del grafo, en
+        segundos.
     n_params : int
         Parámetros entrenables.
     epochs_run : int
@@ -76,15 +81,102 @@ def _check_pair(pair, label):
     return _check_xy(pair[0], pair[1], label)
 
 
-def _batched_dataset(X, y, batch_size, seed, shuffle):
-    # (muestras, pasos, variables) -> lotes ya formados y en memoria, para
-    # que cada época no vuelva a convertir los arrays de NumPy.
-    dataset = tf.data.Dataset.from_tensor_slices((X, y)).cache()
-    if shuffle:
-        dataset = dataset.shuffle(
-            len(X), seed=seed, reshuffle_each_iteration=True
-        )
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+def _epoch_order(n_samples, seed, epoch):
+    # Permutación de las muestras para una época. Solo depende de (seed,
+    # epoch), así que la misma semilla da el mismo orden de lotes.
+    keys = tf.random.stateless_uniform(
+        [n_samples], seed=tf.stack([seed, tf.cast(epoch, tf.int64)])
+    )
+    return tf.argsort(keys)
+
+
+def _train_on_batch(model, optimizer, inputs, targets):
+    # Un paso de Adam sobre un lote; devuelve su MSE antes del paso.
+    with tf.GradientTape() as tape:
+        predictions = model(inputs, training=True)
+        loss = tf.reduce_mean(tf.square(predictions - targets))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(
+        zip(gradients, model.trainable_variables, strict=True)
+    )
+    return loss
+
+
+def _fit_in_graph(model, train, validation, *, epochs, batch_size, seed,
+                  patience):
+    # Entrena todas las épocas con una sola llamada a un tf.function y
+    # devuelve el historial {"loss": [...], "val_loss": [...]}.
+    #
+    # Sigue a model.fit con EarlyStopping(monitor="val_loss",
+    # restore_best_weights=True) de Keras 3. "loss" es la media de los
+    # lotes ponderada por su tamaño. La validación se mide al final de cada
+    # época, aquí en un solo lote. Con patience, los pesos de la mejor
+    # época se recuperan al terminar, haya parado antes o no.
+    optimizer = model.optimizer
+    optimizer.build(model.trainable_variables)
+    X, y = train
+    inputs = tf.constant(X)  # (muestras, pasos, variables)
+    targets = tf.constant(y[:, None])  # (muestras, 1), como la salida
+    n_samples = X.shape[0]
+    n_batches = math.ceil(n_samples / batch_size)
+    seed_tensor = tf.constant(seed, tf.int64)
+    has_validation = validation is not None
+    if has_validation:
+        val_inputs = tf.constant(validation[0])
+        val_targets = tf.constant(validation[1][:, None])
+    best_weights = []
+    if patience is not None:
+        best_weights = [tf.Variable(weight.numpy(), trainable=False)
+                        for weight in model.weights]
+
+    @tf.function
+    def run_all_epochs():
+        losses = tf.TensorArray(tf.float32, size=epochs)
+        val_losses = tf.TensorArray(tf.float32, size=epochs)
+        best = tf.constant(math.inf)
+        wait = tf.constant(0)
+        epochs_run = tf.constant(0)
+        for epoch in tf.range(epochs):
+            order = _epoch_order(n_samples, seed_tensor, epoch)
+            total = tf.constant(0.0)
+            for batch in tf.range(n_batches):
+                indices = order[batch * batch_size:(batch + 1) * batch_size]
+                loss = _train_on_batch(model, optimizer,
+                                       tf.gather(inputs, indices),
+                                       tf.gather(targets, indices))
+                total += loss * tf.cast(tf.size(indices), tf.float32)
+            losses = losses.write(epoch, total / n_samples)
+            epochs_run = epoch + 1
+            if has_validation:
+                val_loss = tf.reduce_mean(tf.square(
+                    model(val_inputs, training=False) - val_targets
+                ))
+                val_losses = val_losses.write(epoch, val_loss)
+                if patience is not None:
+                    # Como EarlyStopping con min_delta=0: mejorar es bajar
+                    # estrictamente de la mejor pérdida vista.
+                    if val_loss < best:
+                        best = val_loss
+                        wait = tf.constant(0)
+                        for saved, weight in zip(best_weights, model.weights,
+                                                 strict=True):
+                            saved.assign(weight.value)
+                    else:
+                        wait += 1
+                    if wait >= patience:
+                        break
+        if has_validation:
+            return losses.stack()[:epochs_run], val_losses.stack()[:epochs_run]
+        return (losses.stack()[:epochs_run],)
+
+    results = run_all_epochs()
+    if patience is not None:
+        for weight, saved in zip(model.weights, best_weights, strict=True):
+            weight.assign(saved)
+    history = {"loss": [float(value) for value in results[0].numpy()]}
+    if has_validation:
+        history["val_loss"] = [float(value) for value in results[1].numpy()]
+    return history
 
 
 def train_model(architecture, train, val=None, *, units=50, n_layers=1,
@@ -99,7 +191,8 @@ def train_model(architecture, train, val=None, *, units=50, n_layers=1,
         Ventanas de entrenamiento, ``X`` de forma ``(muestras, pasos,
         variables)`` e ``y`` de forma ``(muestras,)``.
     val : tuple (X, y), optional
-        Ventanas de validación; necesarias si se usa ``patience``.
+        Ventanas de validación; necesarias si se usa ``patience``. Su
+        pérdida se mide al final de cada época, en un solo lote.
     units, n_layers : int
         Como en :func:`rnnbook.models.build_model`.
     epochs : int
@@ -144,43 +237,23 @@ def train_model(architecture, train, val=None, *, units=50, n_layers=1,
         architecture, units=units, n_steps=n_steps, n_features=n_features,
         n_layers=n_layers, unroll=unroll,
     )
-    batches_per_epoch = int(np.ceil(len(X) / batch_size))
-    # Un solo paso del grafo por época: el coste fijo de cada llamada a
-    # TensorFlow, no la aritmética, domina con modelos y datos tan pequeños.
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss="mse",
-        steps_per_execution=batches_per_epoch,
-    )
-    train_data = _batched_dataset(X, y, batch_size, seed, shuffle=True)
-    val_data = None
-    if validation is not None:
-        val_data = _batched_dataset(*validation, batch_size=1024, seed=seed,
-                                    shuffle=False)
-    callbacks = []
-    if patience is not None:
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=patience,
-                restore_best_weights=True,
-            )
-        )
+    # Compilar deja model.optimizer y la pérdida listos por si quien recibe
+    # el modelo quiere llamar a model.evaluate o seguir entrenando con fit.
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
 
     start = time.perf_counter()
-    history = model.fit(
-        train_data, validation_data=val_data, epochs=epochs,
-        callbacks=callbacks, shuffle=False, verbose=0,
+    history = _fit_in_graph(
+        model, (X, y), validation, epochs=epochs, batch_size=batch_size,
+        seed=seed, patience=patience,
     )
     seconds = time.perf_counter() - start
 
-    losses = {key: [float(v) for v in values]
-              for key, values in history.history.items()}
     return TrainingResult(
         model=model,
-        history=losses,
+        history=history,
         seconds=seconds,
         n_params=count_parameters(model),
-        epochs_run=len(losses["loss"]),
+        epochs_run=len(history["loss"]),
     )
 
 
