@@ -19,15 +19,18 @@ from rnnbook.plots.core import (
     plot_windows,
 )
 from rnnbook.plots.errors import plot_window_errors
+from rnnbook.plots.performance import plot_chapter_times, plot_training_times
 
 __all__ = [
     "ARCHITECTURE_COLORS",
     "color_for",
     "new_figure",
     "plot_bars",
+    "plot_chapter_times",
     "plot_loss",
     "plot_predictions",
     "plot_series",
+    "plot_training_times",
     "plot_window_errors",
     "plot_windows",
 ]
