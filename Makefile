@@ -12,7 +12,7 @@ LINT_PATHS := code tests _ext
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c requirements-lock.txt
 	touch $(STAMP)
 
 # La extensión _ext/execution_dependencies.py vacía la caché de ejecución
@@ -27,6 +27,13 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/python -m pytest
+
+# Tiempos de entrenamiento y de construcción del libro; escribe
+# benchmarks/results.json y benchmarks/README.md. BENCH_ARGS pasa opciones,
+# por ejemplo BENCH_ARGS=--skip-book.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m rnnbook.bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
