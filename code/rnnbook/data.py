@@ -271,3 +271,72 @@ def window_splits(series, n_steps, train_fraction=0.7, val_fraction=0.15):
         scaler=scaler,
         n_steps=n_steps,
     )
+
+
+def make_recall_task(n_samples, lag, n_classes=4, n_distractors=4, seed=0):
+    """Genera la tarea de recordar el primer símbolo tras ``lag`` distractores.
+
+    Cada secuencia empieza con una *clave*, uno de ``n_classes`` símbolos,
+    y sigue con ``lag`` distractores tomados al azar de otros
+    ``n_distractors`` símbolos. El objetivo es la clave. Nada de lo que
+    viene después de la clave informa sobre ella, así que un modelo solo
+    acierta por encima del azar si la recuerda ``lag`` pasos. Cada símbolo
+    se codifica en *one-hot*: las primeras ``n_classes`` variables son las
+    claves y las siguientes, los distractores.
+
+    Las claves están equilibradas: cada clase aparece ``n_samples //
+    n_classes`` veces, más una para las primeras ``n_samples % n_classes``
+    clases, en orden barajado.
+
+    Parameters
+    ----------
+    n_samples : int
+        Número de secuencias; al menos ``n_classes``, para que aparezcan
+        todas las clases.
+    lag : int
+        Distractores entre la clave y el final; la secuencia tiene ``lag +
+        1`` pasos. Al menos 1.
+    n_classes : int
+        Símbolos posibles de la clave; al menos 2. Una predicción al azar
+        acierta ``1 / n_classes`` de las veces.
+    n_distractors : int
+        Símbolos posibles de los distractores; al menos 1.
+    seed : int
+        Semilla del generador.
+
+    Returns
+    -------
+    X : ndarray de forma ``(n_samples, lag + 1, n_classes + n_distractors)``
+        Secuencias *one-hot* en ``float32``.
+    y : ndarray de forma ``(n_samples,)``
+        Clave de cada secuencia, un entero ``int32`` en ``[0, n_classes)``.
+
+    Examples
+    --------
+    >>> X, y = make_recall_task(4, lag=2, n_classes=2, n_distractors=1)
+    >>> X.shape, y.shape
+    ((4, 3, 3), (4,))
+    >>> bool(np.all(X.argmax(axis=2)[:, 0] == y))
+    True
+    >>> X[:, 1:, 2].min()
+    np.float32(1.0)
+    """
+    n_samples = check_int(n_samples, "n_samples", minimum=1)
+    lag = check_int(lag, "lag", minimum=1)
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    n_distractors = check_int(n_distractors, "n_distractors", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    if n_samples < n_classes:
+        raise ValueError(
+            f"n_samples={n_samples} es menor que n_classes={n_classes}: "
+            "alguna clase no aparecería. Usa n_samples >= n_classes."
+        )
+    rng = np.random.default_rng(seed)
+    keys = rng.permutation(np.arange(n_samples) % n_classes)
+    distractors = rng.integers(
+        n_classes, n_classes + n_distractors, size=(n_samples, lag)
+    )
+    # (muestras, lag + 1): índice del símbolo en cada paso
+    symbols = np.concatenate([keys[:, np.newaxis], distractors], axis=1)
+    X = np.eye(n_classes + n_distractors, dtype=np.float32)[symbols]
+    return X, keys.astype(np.int32)
