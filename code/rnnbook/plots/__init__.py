@@ -19,14 +19,17 @@ from rnnbook.plots.core import (
     plot_windows,
 )
 from rnnbook.plots.errors import plot_window_errors
+from rnnbook.plots.memory import plot_accuracy_by_lag, plot_gradient_norms
 from rnnbook.plots.performance import plot_chapter_times, plot_training_times
 
 __all__ = [
     "ARCHITECTURE_COLORS",
     "color_for",
     "new_figure",
+    "plot_accuracy_by_lag",
     "plot_bars",
     "plot_chapter_times",
+    "plot_gradient_norms",
     "plot_loss",
     "plot_predictions",
     "plot_series",
