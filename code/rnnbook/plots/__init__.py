@@ -8,6 +8,14 @@ Las funciones están repartidas por tema en submódulos y se importan todas
 desde aquí: ``from rnnbook.plots import plot_loss``.
 """
 
+from rnnbook.plots.comparison import (
+    plot_error_comparison,
+    plot_multistep,
+    plot_noisy_sine,
+    plot_stacking,
+    plot_test_predictions,
+    plot_window_sweep,
+)
 from rnnbook.plots.core import (
     ARCHITECTURE_COLORS,
     color_for,
@@ -29,11 +37,17 @@ __all__ = [
     "plot_accuracy_by_lag",
     "plot_bars",
     "plot_chapter_times",
+    "plot_error_comparison",
     "plot_gradient_norms",
     "plot_loss",
+    "plot_multistep",
+    "plot_noisy_sine",
     "plot_predictions",
     "plot_series",
+    "plot_stacking",
+    "plot_test_predictions",
     "plot_training_times",
     "plot_window_errors",
+    "plot_window_sweep",
     "plot_windows",
 ]
