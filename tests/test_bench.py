@@ -93,6 +93,9 @@ def test_format_report_without_book():
     assert "| LSTM | train_model | 10451 | 1.50 | 1.50 | 1.00e-04 |" in report
     assert "| 6.00× | 1.25× |" in report
     assert "No medida en esta ejecución (`--skip-book`)." in report
+    assert ("train_model es entre 6.0 y 6.0 veces más rápida que la receta "
+            "original y tarda entre 1.25 y 1.25 veces") in report
+    assert "igual o menor que el de la receta original en 1 de 1" in report
 
 
 def test_format_report_with_book():
@@ -118,7 +121,7 @@ def test_write_results_round_trip(tmp_path):
 
 def test_parser_defaults():
     options = bench.build_parser().parse_args([])
-    assert options.seeds == 3
+    assert options.seeds == 5
     assert options.epochs == 200
     assert options.architectures == ["rnn", "lstm", "gru"]
     assert not options.skip_book
@@ -151,7 +154,7 @@ def test_main_skip_book_writes_results(tmp_path):
 
 
 def test_benchmark_book_times_builds_and_chapters(small_book, tmp_path):
-    book = bench.benchmark_book(small_book, tmp_path / "salida")
+    book = bench.benchmark_book(small_book, tmp_path / "trabajo")
     assert book["cold_seconds"] > 0
     assert book["rebuild_seconds"] > 0
     assert book["cold_cpu_seconds"] > 0
@@ -159,11 +162,21 @@ def test_benchmark_book_times_builds_and_chapters(small_book, tmp_path):
     assert book["chapters"][0]["seconds"] > 0
 
 
-def test_benchmark_book_rejects_used_output(small_book, tmp_path):
-    (tmp_path / "salida").mkdir()
-    (tmp_path / "salida" / "viejo.txt").write_text("x")
+def test_benchmark_book_rejects_used_workdir(small_book, tmp_path):
+    (tmp_path / "trabajo").mkdir()
+    (tmp_path / "trabajo" / "viejo.txt").write_text("x")
     with pytest.raises(ValueError, match="no está vacía"):
-        bench.benchmark_book(small_book, tmp_path / "salida")
+        bench.benchmark_book(small_book, tmp_path / "trabajo")
+
+
+def test_snapshot_book_skips_build_folders(small_book, tmp_path):
+    (small_book / "_build").mkdir(exist_ok=True)
+    (small_book / "_build" / "viejo.txt").write_text("x")
+    copy = bench.snapshot_book(small_book, tmp_path / "trabajo")
+    assert copy == tmp_path / "trabajo" / "libro"
+    assert (copy / "cap.md").read_text() == (small_book / "cap.md").read_text()
+    assert (copy / "_config.yml").is_file()
+    assert not (copy / "_build").exists()
 
 
 def test_check_reproducibility_reports_only_untimed_changes(small_book,

@@ -78,6 +78,12 @@ def test_train_source_recipe_keeps_time_loop(tiny):
     assert result.model.get_layer("rnn_1").unroll is False
 
 
+def test_train_source_recipe_rejects_bad_epochs(tiny):
+    train, _ = tiny
+    with pytest.raises(ValueError, match="epochs=0"):
+        train_source_recipe("rnn", train, units=2, epochs=0)
+
+
 @pytest.mark.parametrize("recipe", RECIPES)
 def test_time_recipe_measures_one_run(tiny, recipe):
     train, scaler = tiny

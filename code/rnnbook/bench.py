@@ -7,9 +7,12 @@ Desde la carpeta del libro (la de ``_config.yml``)::
     python -m rnnbook.bench --repro       # dos construcciones en frío
 
 Las dos primeras escriben ``benchmarks/results.json`` y
-``benchmarks/README.md``. La construcción en frío usa una carpeta temporal
-con ``--path-output``, así que parte de una caché de ejecución vacía y no
-toca ``_build``. ``--repro`` construye el libro dos veces en frío y compara
+``benchmarks/README.md``. Las construcciones se hacen sobre una copia de la
+carpeta del libro en una carpeta temporal, con ``--path-output``: parten de
+una caché de ejecución vacía, no tocan ``_build`` y no las altera que
+alguien edite el libro mientras se mide.
+
+``--repro`` construye dos veces en frío la misma copia del libro y compara
 todos los valores pegados salvo los tiempos, que son los que empiezan por
 ``tiempo-``. Si alguno difiere, lo enumera y termina con código 1.
 """
@@ -50,6 +53,10 @@ RESULTS_JSON = "results.json"
 RESULTS_MARKDOWN = "README.md"
 BUILD_LOG_TAIL = 40
 """Líneas del registro de construcción que muestra un error."""
+
+SNAPSHOT_IGNORED = (".git", ".venv", "_build", "benchmarks", "__pycache__",
+                    ".pytest_cache", ".ruff_cache", "*.egg-info")
+"""Patrones de ficheros y carpetas que :func:`snapshot_book` no copia."""
 
 
 def _jupyter_book_command():
@@ -137,15 +144,42 @@ def _cache_path(output):
     return output / "_build" / ".jupyter_cache"
 
 
-def benchmark_book(root, output):
+def snapshot_book(root, workdir):
+    """Copia la carpeta del libro en ``workdir / "libro"`` y la devuelve.
+
+    Construir la copia evita que una edición durante la medida vacíe la
+    caché de ejecución y falsee la reconstrucción. Vale para los capítulos
+    y para ``code/rnnbook``, que vigila la extensión
+    ``execution_dependencies``. Las celdas siguen importando el ``rnnbook``
+    instalado en el entorno, no el de la copia.
+
+    Raises
+    ------
+    ValueError
+        Si ``workdir`` existe y no está vacía.
+    """
+    workdir = pathlib.Path(workdir)
+    if workdir.exists() and any(workdir.iterdir()):
+        raise ValueError(
+            f"{workdir} no está vacía; pasa una carpeta nueva para que la "
+            "construcción en frío no reutilice una caché de ejecución."
+        )
+    return pathlib.Path(shutil.copytree(
+        root, workdir / "libro",
+        ignore=shutil.ignore_patterns(*SNAPSHOT_IGNORED), symlinks=True,
+    ))
+
+
+def benchmark_book(root, workdir):
     """Mide una construcción en frío, una reconstrucción y cada capítulo.
 
     Parameters
     ----------
     root : pathlib.Path
         Carpeta del libro.
-    output : pathlib.Path
-        Carpeta vacía o inexistente para ``--path-output``.
+    workdir : pathlib.Path
+        Carpeta vacía o inexistente donde copiar el libro
+        (:func:`snapshot_book`) y construirlo (``workdir / "salida"``).
 
     Returns
     -------
@@ -155,16 +189,13 @@ def benchmark_book(root, output):
         "seconds"}`` leída de la caché de ejecución de la construcción en
         frío.
     """
-    if output.exists() and any(output.iterdir()):
-        raise ValueError(
-            f"{output} no está vacía; la construcción en frío necesita una "
-            "carpeta nueva para no reutilizar una caché de ejecución."
-        )
-    logger.info("Construcción en frío en %s", output)
-    cold_seconds, cold_cpu = build_book(root, output)
-    chapters = chapter_execution_times(_cache_path(output), root)
+    snapshot = snapshot_book(root, workdir)
+    output = pathlib.Path(workdir) / "salida"
+    logger.info("Construcción en frío de %s en %s", snapshot, output)
+    cold_seconds, cold_cpu = build_book(snapshot, output)
+    chapters = chapter_execution_times(_cache_path(output), snapshot)
     logger.info("Reconstrucción sin cambios en %s", output)
-    rebuild_seconds, rebuild_cpu = build_book(root, output)
+    rebuild_seconds, rebuild_cpu = build_book(snapshot, output)
     return {
         "cold_seconds": cold_seconds,
         "cold_cpu_seconds": cold_cpu,
@@ -185,8 +216,9 @@ def check_reproducibility(root, workdir):
     root : pathlib.Path
         Carpeta del libro.
     workdir : pathlib.Path
-        Carpeta donde crear las dos construcciones (``first`` y
-        ``second``).
+        Carpeta vacía o inexistente donde copiar el libro una vez
+        (:func:`snapshot_book`) y crear las dos construcciones de esa misma
+        copia (``first`` y ``second``).
 
     Returns
     -------
@@ -196,12 +228,14 @@ def check_reproducibility(root, workdir):
     n_compared : int
         Cuántos valores se compararon.
     """
+    snapshot = snapshot_book(root, workdir)
     builds = []
     for name in ("first", "second"):
-        output = workdir / name
-        logger.info("Construcción en frío %s en %s", name, output)
-        build_book(root, output)
-        builds.append(glued_values(_cache_path(output), root))
+        output = pathlib.Path(workdir) / name
+        logger.info("Construcción en frío %s de %s en %s", name, snapshot,
+                    output)
+        build_book(snapshot, output)
+        builds.append(glued_values(_cache_path(output), snapshot))
     n_compared = sum(
         1 for _, name in builds[0] if not name.startswith(TIMING_PREFIX)
     )
@@ -213,6 +247,29 @@ def _load_average():
         return [round(value, 2) for value in os.getloadavg()]
     except OSError:
         return None
+
+
+def _helper_summary(summary):
+    # Resume en una frase las filas de train_model, si están sus dos
+    # referencias.
+    rows = [row for row in summary if row["recipe"] == "helper"
+            and row["speedup"] is not None and row["vs_graph"] is not None]
+    if not rows:
+        return []
+    source_mse = {row["architecture"]: row["mse"] for row in summary
+                  if row["recipe"] == "source"}
+    not_worse = sum(row["mse"] <= source_mse[row["architecture"]]
+                    for row in rows)
+    speedups = [row["speedup"] for row in rows]
+    ratios = [row["vs_graph"] for row in rows]
+    return [
+        f"En estas medianas, train_model es entre {min(speedups):.1f} y "
+        f"{max(speedups):.1f} veces más rápida que la receta original y "
+        f"tarda entre {min(ratios):.2f} y {max(ratios):.2f} veces lo que el "
+        "bucle en un grafo. Su MSE mediano es igual o menor que el de la "
+        f"receta original en {not_worse} de {len(rows)} arquitecturas.",
+        "",
+    ]
 
 
 def format_report(results):
@@ -268,6 +325,7 @@ def format_report(results):
         format_training_table(results["training"]["summary"]),
         "",
     ]
+    lines += _helper_summary(results["training"]["summary"])
     book = results.get("book")
     lines += ["## Construcción del libro", ""]
     if book is None:
@@ -294,7 +352,7 @@ def format_report(results):
     return "\n".join(lines)
 
 
-def run_benchmark(root=None, *, seeds=(0, 1, 2), epochs=SOURCE_EPOCHS,
+def run_benchmark(root=None, *, seeds=(0, 1, 2, 3, 4), epochs=SOURCE_EPOCHS,
                   architectures=ARCHITECTURES, skip_book=False,
                   arguments=()):
     """Ejecuta el banco de pruebas completo y devuelve sus resultados.
@@ -335,8 +393,7 @@ def run_benchmark(root=None, *, seeds=(0, 1, 2), epochs=SOURCE_EPOCHS,
     }
     if not skip_book:
         with tempfile.TemporaryDirectory(prefix="rnnbook-bench-") as workdir:
-            results["book"] = benchmark_book(root,
-                                             pathlib.Path(workdir) / "build")
+            results["book"] = benchmark_book(root, pathlib.Path(workdir))
     results["load_average"] = [load_before, _load_average()]
     return results
 
@@ -401,8 +458,8 @@ def build_parser():
         "pegados (unos 20 minutos); no escribe resultados",
     )
     parser.add_argument(
-        "--seeds", type=_positive_int, default=3,
-        help="semillas por arquitectura y receta (por defecto, 3)",
+        "--seeds", type=_positive_int, default=5,
+        help="semillas por arquitectura y receta (por defecto, 5)",
     )
     parser.add_argument(
         "--epochs", type=_positive_int, default=SOURCE_EPOCHS,

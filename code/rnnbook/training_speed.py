@@ -43,7 +43,13 @@ from rnnbook.recipes import (
     SOURCE_N_STEPS,
     SOURCE_UNITS,
 )
-from rnnbook.training import TrainingResult, evaluate, set_seed, train_model
+from rnnbook.training import (
+    TrainingResult,
+    _check_pair,
+    evaluate,
+    set_seed,
+    train_model,
+)
 
 RECIPES = ("source", "helper", "graph")
 """Recetas de entrenamiento que compara el banco de pruebas."""
@@ -56,7 +62,11 @@ RECIPE_NAMES = {
 """Nombre con el que el libro muestra cada receta."""
 
 GATE_COUNTS = {"rnn": 1, "lstm": 4, "gru": 3}
-"""Productos matriz-vector por paso de tiempo de cada tipo de celda."""
+"""Bloques de pesos de cada celda (compuertas y propuesta de estado).
+
+Cada bloque multiplica la entrada y el estado anterior en cada paso de
+tiempo.
+"""
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,9 @@ def train_source_recipe(architecture, train, *, units=SOURCE_UNITS,
     -------
     TrainingResult
     """
-    X, y = train
+    X, y = _check_pair(train, "entrenamiento")
+    epochs = check_int(epochs, "epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     seed = set_seed(seed)
     model = build_model(architecture, units=units, n_steps=X.shape[1],
                         n_features=X.shape[2])
