@@ -9,6 +9,7 @@ from rnnbook.memory import (
     accuracy,
     build_classifier,
     chance_accuracy,
+    combine_sweeps,
     describe_limit,
     first_failed_lag,
     gradient_profiles,
@@ -307,6 +308,44 @@ def test_run_lag_sweep_single_architecture_name():
     sweep = run_lag_sweep([1], "lstm", n_train=8, n_test=4, units=2,
                           epochs=1, batch_size=8)
     assert list(sweep.accuracy) == ["lstm"]
+
+
+def test_combine_sweeps_matches_joint_sweep(tiny_sweep):
+    settings = {k: v for k, v in TINY_SWEEP.items() if k != "architectures"}
+    parts = [run_lag_sweep([1, 2], a, **settings) for a in ("rnn", "gru")]
+    combined = combine_sweeps(parts)
+    assert list(combined.accuracy) == ["rnn", "gru"]
+    assert combined.accuracy == tiny_sweep.accuracy
+    assert combined.chance == tiny_sweep.chance
+    assert combined.settings == tiny_sweep.settings
+    assert sorted(combined.models) == sorted(tiny_sweep.models)
+    assert sorted(combined.histories) == sorted(tiny_sweep.histories)
+
+
+def test_combine_sweeps_rejects_other_settings(tiny_sweep):
+    other = run_lag_sweep([1, 2], "lstm", n_train=16, n_test=8, units=3,
+                          epochs=1, batch_size=8, seed=5)
+    with pytest.raises(ValueError, match="no son comparables"):
+        combine_sweeps([tiny_sweep, other])
+
+
+def test_combine_sweeps_rejects_repeated_architecture(tiny_sweep):
+    with pytest.raises(ValueError, match=r"\['gru', 'rnn'\] aparece"):
+        combine_sweeps([tiny_sweep, tiny_sweep])
+
+
+@pytest.mark.parametrize("sweeps", [[], "barrido", [{"lags": (1,)}]])
+def test_combine_sweeps_rejects_non_sweeps(sweeps):
+    with pytest.raises(TypeError, match="LagSweep"):
+        combine_sweeps(sweeps)
+
+
+def test_run_lag_sweep_records_budget(tiny_sweep):
+    assert tiny_sweep.settings == {
+        "n_train": 16, "n_test": 8, "n_classes": 4, "n_distractors": 4,
+        "units": 2, "epochs": 1, "batch_size": 8, "learning_rate": 3e-3,
+        "seed": 5,
+    }
 
 
 def test_run_lag_sweep_rejects_unknown_architecture():

@@ -269,7 +269,8 @@ class LagSweep:
         ``{arquitectura: [segundos de entrenamiento por retardo]}``, de
         tiempo de pared.
     settings : dict
-        Argumentos de :func:`run_lag_sweep` que fijan datos y modelos.
+        Argumentos de :func:`run_lag_sweep` salvo ``lags`` y
+        ``architectures``: los datos y el presupuesto de entrenamiento.
     histories : dict
         ``{(arquitectura, retardo): history}``, con la pérdida y la
         exactitud de entrenamiento por época de :func:`train_classifier`.
@@ -338,8 +339,10 @@ def run_lag_sweep(lags, architectures=ARCHITECTURES, *, n_train=4096,
     architectures = tuple(check_architecture(a) for a in architectures)
     seed = check_int(seed, "seed", minimum=0)
     settings = {
-        "n_classes": n_classes, "n_distractors": n_distractors,
-        "units": units, "seed": seed,
+        "n_train": n_train, "n_test": n_test, "n_classes": n_classes,
+        "n_distractors": n_distractors, "units": units, "epochs": epochs,
+        "batch_size": batch_size, "learning_rate": learning_rate,
+        "seed": seed,
     }
     test_sets = {
         lag: make_recall_task(n_test, lag, n_classes, n_distractors,
@@ -374,6 +377,61 @@ def run_lag_sweep(lags, architectures=ARCHITECTURES, *, n_train=4096,
         histories=histories,
         models=models,
         test_sets=test_sets,
+    )
+
+
+def combine_sweeps(sweeps):
+    """Une barridos de arquitecturas distintas con los mismos retardos y datos.
+
+    Permite repartir un barrido largo en varias llamadas a
+    :func:`run_lag_sweep`, una por arquitectura, y tratarlas después como
+    una sola. Las arquitecturas quedan en el orden de ``sweeps``.
+
+    Raises
+    ------
+    ValueError
+        Si los barridos difieren en retardos o en datos y modelos
+        (``settings``), o si una arquitectura aparece en más de uno.
+    """
+    if isinstance(sweeps, LagSweep) or not sweeps:
+        raise TypeError(
+            "sweeps debe ser una lista no vacía de LagSweep, como "
+            "[barrido_rnn, barrido_lstm]."
+        )
+    for sweep in sweeps:
+        if not isinstance(sweep, LagSweep):
+            raise TypeError(
+                f"Cada elemento de sweeps debe ser un LagSweep, no "
+                f"{type(sweep).__name__}."
+            )
+    first = sweeps[0]
+    accuracies, seconds, histories, models = {}, {}, {}, {}
+    for sweep in sweeps:
+        if sweep.lags != first.lags or sweep.settings != first.settings:
+            raise ValueError(
+                f"Los barridos no son comparables: retardos {sweep.lags} y "
+                f"ajustes {sweep.settings}, frente a {first.lags} y "
+                f"{first.settings}; repítelos con los mismos argumentos."
+            )
+        repeated = set(accuracies) & set(sweep.accuracy)
+        if repeated:
+            raise ValueError(
+                f"La arquitectura {sorted(repeated)} aparece en más de un "
+                "barrido; pasa cada arquitectura una sola vez."
+            )
+        accuracies.update(sweep.accuracy)
+        seconds.update(sweep.seconds)
+        histories.update(sweep.histories)
+        models.update(sweep.models)
+    return LagSweep(
+        lags=first.lags,
+        accuracy=accuracies,
+        chance=first.chance,
+        seconds=seconds,
+        settings=first.settings,
+        histories=histories,
+        models=models,
+        test_sets=first.test_sets,
     )
 
 
