@@ -330,7 +330,8 @@ def test_combine_sweeps_rejects_other_settings(tiny_sweep):
 
 
 def test_combine_sweeps_rejects_repeated_architecture(tiny_sweep):
-    with pytest.raises(ValueError, match=r"\['gru', 'rnn'\] aparece"):
+    message = r"repetidas en varios barridos: \['gru', 'rnn'\]"
+    with pytest.raises(ValueError, match=message):
         combine_sweeps([tiny_sweep, tiny_sweep])
 
 

@@ -416,8 +416,8 @@ def combine_sweeps(sweeps):
         repeated = set(accuracies) & set(sweep.accuracy)
         if repeated:
             raise ValueError(
-                f"La arquitectura {sorted(repeated)} aparece en más de un "
-                "barrido; pasa cada arquitectura una sola vez."
+                f"Arquitecturas repetidas en varios barridos: "
+                f"{sorted(repeated)}; pasa cada arquitectura una sola vez."
             )
         accuracies.update(sweep.accuracy)
         seconds.update(sweep.seconds)
