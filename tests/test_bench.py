@@ -96,6 +96,7 @@ def test_format_report_without_book():
     assert ("train_model es entre 6.0 y 6.0 veces más rápida que la receta "
             "original y tarda entre 1.25 y 1.25 veces") in report
     assert "igual o menor que el de la receta original en 1 de 1" in report
+    assert "con las mismas semillas en 1 de 1." in report
 
 
 def test_format_report_with_book():

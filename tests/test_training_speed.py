@@ -155,6 +155,8 @@ def test_summarize_runs_medians_and_ratios():
     assert rows["helper"]["wall_seconds"] == 3.0
     assert rows["graph"]["wall_seconds"] == 2.0
     assert rows["helper"]["mse"] == 2e-4
+    assert rows["helper"]["mse_min"] == 1e-4
+    assert rows["helper"]["mse_max"] == 3e-4
     assert rows["helper"]["n_runs"] == 3
     assert rows["helper"]["speedup"] == pytest.approx(8.0 / 3.0)
     assert rows["helper"]["vs_graph"] == pytest.approx(1.5)

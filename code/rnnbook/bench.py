@@ -250,16 +250,21 @@ def _load_average():
 
 
 def _helper_summary(summary):
-    # Resume en una frase las filas de train_model, si están sus dos
-    # referencias.
+    # Resume en dos frases las filas de train_model que tienen sus dos
+    # recetas de referencia.
     rows = [row for row in summary if row["recipe"] == "helper"
             and row["speedup"] is not None and row["vs_graph"] is not None]
     if not rows:
         return []
-    source_mse = {row["architecture"]: row["mse"] for row in summary
-                  if row["recipe"] == "source"}
-    not_worse = sum(row["mse"] <= source_mse[row["architecture"]]
+    source = {row["architecture"]: row for row in summary
+              if row["recipe"] == "source"}
+    not_worse = sum(row["mse"] <= source[row["architecture"]]["mse"]
                     for row in rows)
+    within_spread = sum(
+        source[row["architecture"]]["mse_min"] <= row["mse"]
+        <= source[row["architecture"]]["mse_max"]
+        for row in rows
+    )
     speedups = [row["speedup"] for row in rows]
     ratios = [row["vs_graph"] for row in rows]
     return [
@@ -267,7 +272,9 @@ def _helper_summary(summary):
         f"{max(speedups):.1f} veces más rápida que la receta original y "
         f"tarda entre {min(ratios):.2f} y {max(ratios):.2f} veces lo que el "
         "bucle en un grafo. Su MSE mediano es igual o menor que el de la "
-        f"receta original en {not_worse} de {len(rows)} arquitecturas.",
+        f"receta original en {not_worse} de {len(rows)} arquitecturas, y "
+        "queda entre el menor y el mayor MSE de la receta original con las "
+        f"mismas semillas en {within_spread} de {len(rows)}.",
         "",
     ]
 

@@ -287,11 +287,12 @@ def summarize_runs(runs):
     list of dict
         Una fila por pareja (arquitectura, receta), en el orden en que
         aparecen en ``runs``, con ``architecture``, ``recipe``, ``n_runs``,
-        ``n_params`` y la mediana de ``wall_seconds``, ``cpu_seconds``,
-        ``mse`` y ``rmse``. ``speedup`` es el tiempo de pared de "source"
-        dividido por el de la fila. ``vs_graph`` es el de la fila dividido
-        por el de "graph". Cada uno vale ``None`` si falta su receta de
-        referencia para esa arquitectura.
+        ``n_params``, la mediana de ``wall_seconds``, ``cpu_seconds``,
+        ``mse`` y ``rmse``, y el menor y el mayor MSE entre semillas
+        (``mse_min``, ``mse_max``). ``speedup`` es el tiempo de pared de
+        "source" dividido por el de la fila. ``vs_graph`` es el de la fila
+        dividido por el de "graph". Cada uno vale ``None`` si falta su
+        receta de referencia para esa arquitectura.
     """
     if not runs or not all(isinstance(run, TrainingRun) for run in runs):
         raise TypeError(
@@ -308,6 +309,8 @@ def summarize_runs(runs):
         for key in ("wall_seconds", "cpu_seconds", "mse", "rmse"):
             row[key] = float(statistics.median(getattr(r, key)
                                                for r in group))
+        row["mse_min"] = min(run.mse for run in group)
+        row["mse_max"] = max(run.mse for run in group)
         rows.append(row)
     wall = {(row["architecture"], row["recipe"]): row["wall_seconds"]
             for row in rows}
