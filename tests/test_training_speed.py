@@ -185,6 +185,16 @@ def test_format_training_table_rows():
     assert lines[3].endswith("| - |")
 
 
+def test_format_training_table_without_parameters():
+    rows = summarize_runs([_run("gru", "graph", 0, 2.0)])
+    lines = format_training_table(rows, parameters=False).splitlines()
+    assert lines[0] == ("| arquitectura | receta | tiempo (s) | CPU (s) "
+                        "| MSE | aceleración | frente al grafo |")
+    assert lines[1] == "|---|---|---:|---:|---:|---:|---:|"
+    assert lines[2] == ("| GRU | bucle en un grafo | 2.00 | 1.00 "
+                        "| 1.00e-04 | - | 1.00× |")
+
+
 def test_machine_info_fields():
     info = machine_info()
     assert set(info) == {"cpu", "logical_cores", "physical_cores",

@@ -330,22 +330,26 @@ def _format_ratio(value):
     return "-" if value is None else f"{value:.2f}×"
 
 
-def format_training_table(summary):
+def format_training_table(summary, parameters=True):
     """Escribe el resumen de :func:`summarize_runs` como tabla Markdown.
 
-    Una fila por arquitectura y receta, con parámetros, tiempo de pared y
-    de CPU, MSE en la escala estandarizada y los cocientes ``speedup`` y
-    ``vs_graph`` (un guion si falta la receta de referencia).
+    Una fila por arquitectura y receta, con parámetros (si ``parameters``),
+    tiempo de pared y de CPU, MSE en la escala estandarizada y los
+    cocientes ``speedup`` y ``vs_graph`` (un guion si falta la receta de
+    referencia).
     """
+    parameters_header = "| parámetros " if parameters else ""
+    parameters_align = "---:|" if parameters else ""
     lines = [
-        "| arquitectura | receta | parámetros | tiempo (s) | CPU (s) "
+        f"| arquitectura | receta {parameters_header}| tiempo (s) | CPU (s) "
         "| MSE | aceleración | frente al grafo |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        f"|---|---|{parameters_align}---:|---:|---:|---:|---:|",
     ]
     for row in summary:
+        parameters_cell = f"| {row['n_params']} " if parameters else ""
         lines.append(
             f"| {DISPLAY_NAMES[row['architecture']]} "
-            f"| {RECIPE_NAMES[row['recipe']]} | {row['n_params']} "
+            f"| {RECIPE_NAMES[row['recipe']]} {parameters_cell}"
             f"| {row['wall_seconds']:.2f} | {row['cpu_seconds']:.2f} "
             f"| {row['mse']:.2e} "
             f"| {_format_ratio(row['speedup'])} "
