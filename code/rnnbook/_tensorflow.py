@@ -38,9 +38,8 @@ else:
 
 import keras  # noqa: E402  (después de TensorFlow, ya silenciado)
 
-# Los avisos de Python de TensorFlow (por ejemplo, de «retracing» al
-# construir muchos modelos pequeños seguidos) van a este registro; solo se
-# dejan pasar los errores.
+# Los avisos de Python de TensorFlow, como los de «retracing» al construir
+# muchos modelos pequeños seguidos, van a este registro. Solo pasan errores.
 tf.get_logger().setLevel("ERROR")
 
 __all__ = ["keras", "tf"]

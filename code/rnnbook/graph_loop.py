@@ -19,7 +19,7 @@ from rnnbook.training import (
     TrainingResult,
     _check_pair,
     _epoch_order,
-    _train_on_batch,
+    _train_one_epoch,
     set_seed,
 )
 
@@ -91,14 +91,9 @@ def train_in_graph(architecture, train, *, units=50, n_layers=1, epochs=200,
         epoch_losses = tf.TensorArray(tf.float32, size=epochs)
         for epoch in tf.range(epochs):
             order = _epoch_order(n_samples, seed_tensor, epoch)
-            total = tf.constant(0.0)
-            for batch in tf.range(n_batches):
-                indices = order[batch * batch_size:(batch + 1) * batch_size]
-                loss = _train_on_batch(model, optimizer,
-                                       tf.gather(inputs, indices),
-                                       tf.gather(targets, indices))
-                total += loss * tf.cast(tf.size(indices), tf.float32)
-            epoch_losses = epoch_losses.write(epoch, total / n_samples)
+            epoch_loss = _train_one_epoch(model, optimizer, inputs, targets,
+                                          order, n_batches, batch_size)
+            epoch_losses = epoch_losses.write(epoch, epoch_loss)
         return epoch_losses.stack()
 
     start = time.perf_counter()

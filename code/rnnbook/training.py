@@ -102,6 +102,19 @@ def _train_on_batch(model, optimizer, inputs, targets):
     return loss
 
 
+def _train_one_epoch(model, optimizer, inputs, targets, order, n_batches,
+                     batch_size):
+    # Recorre los lotes en el orden dado y devuelve la pérdida media de la
+    # época, ponderada por el tamaño de cada lote (el último puede ser menor).
+    total = tf.constant(0.0)
+    for batch in tf.range(n_batches):
+        indices = order[batch * batch_size:(batch + 1) * batch_size]
+        loss = _train_on_batch(model, optimizer, tf.gather(inputs, indices),
+                               tf.gather(targets, indices))
+        total += loss * tf.cast(tf.size(indices), tf.float32)
+    return total / tf.cast(tf.size(order), tf.float32)
+
+
 def _fit_in_graph(model, train, validation, *, epochs, batch_size, seed,
                   patience):
     # Entrena todas las épocas con una sola llamada a un tf.function y
@@ -138,14 +151,9 @@ def _fit_in_graph(model, train, validation, *, epochs, batch_size, seed,
         epochs_run = tf.constant(0)
         for epoch in tf.range(epochs):
             order = _epoch_order(n_samples, seed_tensor, epoch)
-            total = tf.constant(0.0)
-            for batch in tf.range(n_batches):
-                indices = order[batch * batch_size:(batch + 1) * batch_size]
-                loss = _train_on_batch(model, optimizer,
-                                       tf.gather(inputs, indices),
-                                       tf.gather(targets, indices))
-                total += loss * tf.cast(tf.size(indices), tf.float32)
-            losses = losses.write(epoch, total / n_samples)
+            epoch_loss = _train_one_epoch(model, optimizer, inputs, targets,
+                                          order, n_batches, batch_size)
+            losses = losses.write(epoch, epoch_loss)
             epochs_run = epoch + 1
             if has_validation:
                 val_loss = tf.reduce_mean(tf.square(
@@ -304,9 +312,9 @@ def regression_errors(y_true, y_pred):
 def evaluate(model, X, y, scaler=None):
     """Evalúa ``model`` en unidades originales: MAE, MSE y RMSE.
 
-    ``X`` e ``y`` están en la escala con la que se entrenó el modelo; si se
-    pasa ``scaler``, predicciones y objetivos se devuelven a la escala
-    original antes de medir el error.
+    ``X`` e ``y`` están en la escala con la que se entrenó el modelo. Con
+    ``scaler``, predicciones y objetivos vuelven a la escala original antes
+    de medir el error.
     """
     X, y = _check_xy(X, y, "evaluación")
     predictions = predict(model, X, scaler)
